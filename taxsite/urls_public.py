@@ -1,0 +1,17 @@
+"""URLs of the public role: the portal and (later) the public interaction forms. No admin,
+no login page, no staff session (SPEC §2, 001 §二(四)2)."""
+from django.urls import include, path
+
+from cms import urls as portal_urls
+
+from .health import healthz, readyz
+
+urlpatterns = [
+    path("healthz", healthz),
+    path("readyz", readyz),
+    path("site/<slug:site_code>/", include((portal_urls.urlpatterns, "portal"), namespace="portal_site")),
+    path("", include((portal_urls.urlpatterns, "portal"), namespace="portal")),
+]
+
+handler404 = "cms.errors.not_found"
+handler500 = "cms.errors.server_error"

@@ -7,19 +7,17 @@ from django.utils.translation import gettext as _
 from security.audit import record
 
 from .exceptions import ActionRefused
-from .models import Article, ArticleStatus, Attachment, Column
+from .content import CONTENT_FIELDS, to_data, working_copy
+from .models import Article, ArticleDraft, ArticleStatus, Attachment, Column
 from .sanitize import clean_html
 from .selectors import can_draft_in
 from .uploads import check_upload
 
-EDITABLE_FIELDS = (
-    "kind", "title", "subtitle", "summary", "body", "author_name", "origin", "source_name", "source_url",
-    "display_date", "expire_at", "is_important", "index_number", "topic_category", "issuing_organ", "doc_number",
-    "date_written", "validity", "validity_date", "superseded_by", "interprets",
-)
-#: States in which the working copy may be edited directly (the workflow issue adds new
-#: revisions for published content).
+EDITABLE_FIELDS = CONTENT_FIELDS
+#: States in which the article row itself is the working copy.
 DRAFT_STATES = frozenset({ArticleStatus.DRAFT})
+#: States of a public article: an edit goes to a pending draft and the live content stays.
+LIVE_STATES = frozenset({ArticleStatus.PUBLISHED})
 
 
 def _require_column(user, column):
@@ -46,28 +44,39 @@ def create_draft(*, acting_user, column, request=None, **fields):
 
 
 def update_draft(article, *, acting_user, request=None, column=None, **fields):
-    """Edit a draft (and optionally move it to another column the user may draft in)."""
+    """Edit an article's content (and optionally move it to another column the user may
+    draft in). A draft is edited in place; a published article gets a pending draft and its
+    live content stays public until a slip publishes the edit (SPEC §4). Refused while a slip
+    is in review."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown article fields: {sorted(unknown)}")
     with transaction.atomic():
         article = Article.objects.select_for_update().select_related("column__site").get(pk=article.pk)
         _require_column(acting_user, article.column)
-        if article.status not in DRAFT_STATES:
-            raise ActionRefused(_("Only a draft can be edited directly; this article is “%(status)s”.")
+        if article.review_lock:
+            raise ActionRefused(_("This article is locked while its approval slip is in review."))
+        if article.status not in DRAFT_STATES | LIVE_STATES:
+            raise ActionRefused(_("An article that is “%(status)s” cannot be edited.")
                                 % {"status": article.get_status_display()})
-        if column is not None and column.pk != article.column_id:
+        live = article.status in LIVE_STATES
+        target = working_copy(article) if live else article
+        if column is not None and column.pk != target.column_id:
             _require_column(acting_user, column)
-            article.column, article.site_id = column, column.site_id
+            target.column, target.site_id = column, column.site_id
         for name, value in fields.items():
-            setattr(article, name, value)
-        article.body = clean_html(article.body)
-        article.full_clean(exclude=["site"])
-        article._change_reason = "edited"
-        article.save()
+            setattr(target, name, value)
+        target.body = clean_html(target.body)
+        target.full_clean(exclude=["site"])
+        if live:
+            ArticleDraft.objects.update_or_create(article=article, defaults={
+                "data": to_data(target), "updated_by": acting_user})
+        else:
+            target._change_reason = "edited"
+            target.save()
         record("article.update", actor=acting_user, obj=article, site=article.column.site, request=request,
-               data={"fields": sorted(fields)})
-    return article
+               data={"fields": sorted(fields), "pending": live})
+    return target
 
 
 def add_attachment(article, upload, *, acting_user, title="", order=0, request=None):

@@ -307,6 +307,8 @@ class Article(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     expire_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     is_important = models.BooleanField(_("important policy"), default=False)
+    unpublish_reason = models.TextField(_("reason for taking down"), blank=True, editable=False)
+    review_lock = models.BooleanField(_("locked by a slip in review"), default=False, editable=False)
     # Policy-document metadata (政府信息公开 / 税收法规库).
     index_number = models.CharField(_("index number"), max_length=60, blank=True)
     topic_category = models.CharField(_("topic category"), max_length=60, blank=True)
@@ -399,6 +401,7 @@ class SitePolicy(models.Model):
     error_report_reply_days = models.PositiveIntegerField(_("error report reply (working days)"), default=3)
     newmedia_change_filing_days = models.PositiveIntegerField(_("new-media change filing (working days)"), default=3)
     repost_hours = models.PositiveIntegerField(_("repost of parent-site policy (hours)"), default=12)
+    slip_stage_days = models.PositiveIntegerField(_("review of a slip, per stage (working days)"), default=2)
     password_max_age_days = models.PositiveIntegerField(_("password maximum age (days)"), default=90)
     log_retention_days = models.PositiveIntegerField(_("audit-trail retention (days)"), default=184)
     spot_check_percent = models.PositiveIntegerField(_("quarterly spot-check sample (%)"), default=30)
@@ -493,3 +496,18 @@ class ColumnUserObjectPermission(UserObjectPermissionBase):
 
 class ColumnGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Column, on_delete=models.CASCADE)
+
+
+class ArticleDraft(models.Model):
+    """The working copy of an edit to an article that is already public (SPEC §4: "published
+    ──edit──▶ new draft revision, the live one stays live"). The article row keeps the live
+    content until a slip carrying this draft is published."""
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, related_name="pending_draft")
+    data = models.JSONField(_("content"), default=dict)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("pending edit")
+        verbose_name_plural = _("pending edits")

@@ -1,6 +1,7 @@
 """Public portal views (the minimal set; the complete portal is issue 4)."""
 from django.core.paginator import EmptyPage, InvalidPage, Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -9,6 +10,12 @@ from .selectors import home_blocks, published_in_subtree
 from .visibility import is_public
 
 LIST_PAGE_SIZE = 20
+
+
+def _article_url(request, pk):
+    if request.site_by_path:
+        return reverse("portal_site:article", args=[request.site.code, pk])
+    return reverse("portal:article", args=[pk])
 
 
 def portal_view(func):
@@ -55,8 +62,15 @@ def article_page(request, pk):
         Article.objects.select_related("column", "interprets").prefetch_related("attachments"), pk=pk, site=site
     )
     if not is_public(article):
+        # Typed unpublishing (SPEC §4): withdrawn keeps a notice page, published-in-error is
+        # 410 Gone, replaced is a permanent redirect to the successor.
         if article.status == ArticleStatus.WITHDRAWN:
-            return render(request, "portal/withdrawn.html", {"site": site, "article": article}, status=200)
+            return render(request, "portal/withdrawn.html", {"site": site, "article": article,
+                                                             "nav": _principal_columns(site)}, status=200)
+        if article.status == ArticleStatus.GONE:
+            return render(request, "portal/410.html", {"site": site, "nav": _principal_columns(site)}, status=410)
+        if article.status == ArticleStatus.REPLACED and article.superseded_by_id:
+            return HttpResponsePermanentRedirect(_article_url(request, article.superseded_by_id))
         raise Http404("not public")
     interpretations = [a for a in article.interpretations.all().order_by("-display_date") if is_public(a)]
     return render(request, "portal/article.html", {

@@ -1,6 +1,7 @@
 """Accounts and roles. Every change is atomic and audited."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
@@ -64,6 +65,7 @@ def create_account(username, password, *, site, department=None, display_name=""
     """Create an active staff account with its profile. Caller: the system administrator (or
     ``load_demo``)."""
     User = get_user_model()
+    validate_password(password, User(username=username, email=email))
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password, email=email, is_staff=True)
         UserProfile.objects.create(user=user, site=site, department=department, display_name=display_name)

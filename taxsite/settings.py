@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "publishing",
     "liaisons",
     "interaction",
+    "taxsite",  # project-level commands (load_demo) that span the apps
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,7 @@ TEMPLATES = [
 WSGI_APPLICATION = "taxsite.wsgi.application"
 
 VAR_DIR = Path(env("TAXSITE_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'taxsite.sqlite3'}"),
@@ -162,6 +164,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BEAT_SCHEDULE = {
+    # SPEC §10: scheduled publish/expire every minute (catches anything an ETA task missed).
+    "publishing-reconcile": {"task": "publishing.reconcile", "schedule": 60.0},
+}
 
 # --- Sessions, cookies and headers (the admin host; SPEC §9) ---
 SESSION_COOKIE_HTTPONLY = True

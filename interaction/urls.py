@@ -1,0 +1,2 @@
+"""Public interaction URLs (filled in by the interaction issue)."""
+urlpatterns = []

@@ -11,7 +11,7 @@ from .content import CONTENT_FIELDS, to_data, working_copy
 from .models import Article, ArticleDraft, ArticleStatus, Attachment, Column
 from .sanitize import clean_html
 from .selectors import can_draft_in
-from .uploads import check_upload
+from .uploads import check_upload, extract_text
 
 EDITABLE_FIELDS = CONTENT_FIELDS
 #: States in which the article row itself is the working copy.
@@ -89,7 +89,7 @@ def add_attachment(article, upload, *, acting_user, title="", order=0, request=N
         attachment = Attachment(
             article=article, kind=checked.kind, title=title or checked.original_name, original_name=checked.original_name,
             content_type=checked.content_type, extension=checked.extension, size=len(checked.content),
-            sha256=checked.sha256, uploaded_by=acting_user, order=order,
+            sha256=checked.sha256, uploaded_by=acting_user, order=order, text=extract_text(checked),
         )
         attachment.file.save(f"{checked.sha256}{checked.extension}", ContentFile(checked.content), save=False)
         attachment.save()

@@ -8,7 +8,7 @@ working days (调休) — read from the ``WorkCalendarDay`` table, which is seed
 for a year the table lacks.
 """
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 import logging
 
 from django.db import transaction

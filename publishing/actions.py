@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from cms.content import from_data, to_data, working_copy
 from cms.exceptions import ActionRefused
-from cms.models import Article, ArticleDraft, ArticleStatus, Column, Site
+from cms.models import Article, ArticleDraft, ArticleStatus, Column
 from cms.selectors import can_draft_in
-from cms.signals import content_changed
 from security.audit import client_of, record
+from taxsite import outbox
 
 from . import notify
 from .exceptions import SubmitBlocked
@@ -117,7 +117,7 @@ def submit_slip(article, *, acting_user, confirm_no_secret=False, confirm_no_int
         record("slip.submit", actor=acting_user, obj=slip, site=column.site, request=request,
                data={"article": article.pk, "state": initial_state, "overrides": overrides,
                      "acknowledged": sorted(acknowledged)})
-        transaction.on_commit(lambda: notify.slip_waiting(slip.pk))
+        notify.slip_waiting(slip)
     return slip
 
 
@@ -191,7 +191,7 @@ def decide(slip, transition, *, acting_user, comment="", secrecy_confirmed=False
                 status=ArticleStatus.IN_REVIEW)
         record(f"slip.{transition}", actor=acting_user, obj=slip, site=slip.site, request=request,
                data={"from": previous, "to": slip.state, "comment": comment})
-        transaction.on_commit(lambda: notify.slip_decided(slip.pk, transition))
+        notify.slip_decided(slip, transition)
     return slip
 
 
@@ -229,9 +229,7 @@ def _publish(slip, actor, now):
                                                                                               reposted_at=now)
     record("article.publish", actor=actor, obj=article, site=slip.site,
            data={"slip": slip.number, "first_published_at": article.first_published_at.isoformat()})
-    article_id, site_id = article.pk, article.site_id
-    transaction.on_commit(lambda: content_changed.send(sender=Article, article_id=article_id, site_id=site_id,
-                                                       reason="publish"))
+    outbox.queue("purge", {"article_id": article.pk, "site_id": article.site_id, "reason": "publish"})
 
 
 def _enqueue_scheduled(slip_id, eta):
@@ -261,7 +259,7 @@ def publish_due_slip(slip_id, *, now=None):
             slip.save()
             _publish(slip, actor, now)
             record("slip.system_publish", actor=actor, obj=slip, site=slip.site)
-            transaction.on_commit(lambda: notify.slip_decided(slip.pk, "system_publish"))
+            notify.slip_decided(slip, "system_publish")
             return True
     except ApprovalSlip.DoesNotExist:
         return False
@@ -299,8 +297,7 @@ def expire_due_articles(now=None):
             article._change_reason = "expired"
             article.save()
             record("article.expire", actor=system_user(), obj=article, site=article.site)
-            transaction.on_commit(lambda a=article: content_changed.send(sender=Article, article_id=a.pk,
-                                                                         site_id=a.site_id, reason="expire"))
+            outbox.queue("purge", {"article_id": article.pk, "site_id": article.site_id, "reason": "expire"})
             done += 1
     return done
 
@@ -308,6 +305,7 @@ def expire_due_articles(now=None):
 def _require_office(user, site):
     from cms.selectors import sites_with_perm
 
+    user._taxsite_scope = None  # decide on fresh permissions
     if not sites_with_perm(user, "publish_site").filter(pk=site.pk).exists():
         raise ActionRefused(_("Only a general-office approver of this site may do this."))
 
@@ -337,8 +335,7 @@ def unpublish_article(article, kind, *, acting_user, reason, successor=None, req
         article.save()
         record(f"article.{kind}", actor=acting_user, obj=article, site=article.site, request=request,
                data={"reason": reason, "successor": getattr(successor, "pk", None)})
-        transaction.on_commit(lambda: content_changed.send(sender=Article, article_id=article.pk,
-                                                           site_id=article.site_id, reason=kind))
+        outbox.queue("purge", {"article_id": article.pk, "site_id": article.site_id, "reason": kind})
     return article
 
 
@@ -360,8 +357,7 @@ def change_display_date(article, new_date, *, acting_user, reason, request=None)
         record("article.display_date", actor=acting_user, obj=article, site=article.site, request=request,
                data={"from": old.isoformat() if old else None, "to": new_date.isoformat(), "reason": reason,
                      "first_published_at": article.first_published_at.isoformat()})
-        transaction.on_commit(lambda: content_changed.send(sender=Article, article_id=article.pk,
-                                                           site_id=article.site_id, reason="edit"))
+        outbox.queue("purge", {"article_id": article.pk, "site_id": article.site_id, "reason": "edit"})
     return article
 
 

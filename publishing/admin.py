@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 
 from cms.content import to_data, working_copy
 from cms.exceptions import ActionRefused
-from cms.models import Article, ArticleStatus, Department
+from cms.models import Article, Department
 from cms.sanitize import to_text
-from cms.selectors import can_draft_in, sites_with_perm
+from cms.selectors import can_draft_in
 from cms.workdays import WorkCalendar
 
 from . import actions
@@ -27,7 +27,7 @@ from .exceptions import SubmitBlocked
 from .forms import DecisionForm, SubmitForm, UnpublishForm
 from .models import ApprovalSlip, SensitiveWord, Syndication, WordCategory
 from .scan import scan_content
-from .selectors import may_act, review_queue_for
+from .selectors import leader_sites, may_act, office_sites, review_queue_for, reviewed_departments
 from .workflow import TRANSITIONS, SlipState, transitions_from
 
 FIELD_LABELS = {f.name: f.verbose_name for f in Article._meta.fields}
@@ -75,13 +75,8 @@ class ApprovalSlipAdmin(admin.ModelAdmin):
         user = request.user
         if user.is_superuser:
             return qs
-        from .selectors import _reviewed_departments
-
-        direct, via_group = _reviewed_departments(user)
-        return qs.filter(
-            Q(submitted_by=user) | Q(department_id__in=direct) | Q(department_id__in=via_group)
-            | Q(site__in=sites_with_perm(user, "publish_site")) | Q(site__in=sites_with_perm(user, "signoff_site"))
-        )
+        return qs.filter(Q(submitted_by=user) | Q(department_id__in=reviewed_departments(user))
+                         | Q(site_id__in=office_sites(user)) | Q(site_id__in=leader_sites(user)))
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
@@ -120,9 +115,9 @@ class ApprovalSlipAdmin(admin.ModelAdmin):
             qs = qs.filter(department_id=int(department))
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         slips = _annotate_ages(list(page.object_list))
-        can_bulk = sites_with_perm(request.user, "publish_site").exists()
-        departments = Department.objects.filter(slips__in=review_queue_for(request.user).values("pk")).distinct() \
-            .only("id", "name")
+        can_bulk = bool(office_sites(request.user))
+        departments = Department.objects.filter(site_id__in=office_sites(request.user)) | Department.objects.filter(
+            pk__in=reviewed_departments(request.user))
         context = dict(self.admin_site.each_context(request), title=_("Review queue"), page=page, slips=slips,
                        states=[(s.value, s.label) for s in SlipState if s in (SlipState.DEPT_REVIEW,
                                SlipState.OFFICE_REVIEW, SlipState.LEADER_REVIEW, SlipState.FAILED)],

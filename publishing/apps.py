@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PublishingConfig(AppConfig):
     name = "publishing"
     verbose_name = _("Publishing")
+
+    def ready(self):
+        from . import notify  # noqa: F401  (registers the outbox handler for mail)

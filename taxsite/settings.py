@@ -168,6 +168,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULE = {
     # SPEC §10: scheduled publish/expire every minute (catches anything an ETA task missed).
     "publishing-reconcile": {"task": "publishing.reconcile", "schedule": 60.0},
+    "outbox-sweep": {"task": "taxsite.sweep_outbox", "schedule": 60.0},
 }
 
 # --- Sessions, cookies and headers (the admin host; SPEC §9) ---

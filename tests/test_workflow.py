@@ -327,3 +327,21 @@ def test_syndication_gives_each_child_office_a_repost_slip_with_the_deadline(peo
     syn.refresh_from_db()
     assert syn.reposted_at and not syn.is_late
     assert Column.objects.get(pk=slip.column_id).site == people.province
+
+
+def test_the_text_of_an_attachment_is_scanned_too(people):
+    import io
+    import zipfile
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document><w:p><w:t>机密★5年</w:t></w:p><w:p><w:t>稽查计划</w:t></w:p>"
+                                        "</w:document>")
+    article = draft(people, title="附件扫描")
+    cms_actions.add_attachment(article, SimpleUploadedFile("计划.docx", buf.getvalue()), acting_user=people.editor)
+    with pytest.raises(SubmitBlocked) as err:
+        actions.submit_slip(article, acting_user=people.editor, **CONFIRM)
+    assert [f.where for f in err.value.findings if f.code == "classification_marker"] == ["attachment:计划.docx"]

@@ -10,11 +10,10 @@ from django.db import transaction
 
 from cms import actions as cms_actions
 from cms import demo_data as D
-from cms.models import Article, ArticleStatus, Attachment, Column, Department, Site, SitePolicy
+from cms.models import Article, Attachment, Column, Department, Site, SitePolicy
 from cms.workdays import seed_from_chinese_calendar
 from publishing.actions import decide, import_legacy_article, submit_slip
 from security import actions as security_actions
-from security.models import UserProfile
 from security.roles import ROLES
 
 

@@ -1,5 +1,6 @@
 """The admin host's content screens. Scope comes from ``cms.selectors``; every save goes
 through ``cms.actions``."""
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -17,6 +18,7 @@ from .selectors import can_draft_in, draftable_columns, editable_articles, sites
 admin.site.site_header = _("Tax website group · content management")
 admin.site.site_title = _("taxsite admin")
 admin.site.index_title = _("Workbench")
+admin.site.site_url = settings.TAXSITE_PUBLIC_URL
 
 
 class HttpsUrlFieldsMixin:

@@ -43,9 +43,9 @@ def review_queue_for(user):
     if departments:
         waiting |= Q(state=SlipState.DEPT_REVIEW, department_id__in=departments)
     if offices:
-        # Office approvers also see department-review slips: urgent publish is possible there.
-        waiting |= Q(state__in=[SlipState.OFFICE_REVIEW, SlipState.FAILED, SlipState.DEPT_REVIEW],
-                     site_id__in=offices)
+        # (Slips still in department review are not waiting for the office; an urgent publish
+        # starts from the slip list.)
+        waiting |= Q(state__in=[SlipState.OFFICE_REVIEW, SlipState.FAILED], site_id__in=offices)
     if leaders:
         waiting |= Q(state=SlipState.LEADER_REVIEW, site_id__in=leaders)
     return (ApprovalSlip.objects.filter(waiting).exclude(submitted_by=user)

@@ -26,7 +26,8 @@ class Role:
 
 
 _ARTICLE = ("cms.view_article", "cms.add_article", "cms.change_article", "cms.view_attachment",
-            "cms.add_attachment", "cms.change_attachment", "cms.delete_attachment", "cms.view_column")
+            "cms.add_attachment", "cms.change_attachment", "cms.delete_attachment", "cms.view_column",
+            "publishing.view_approvalslip")
 
 ROLES = {
     EDITOR: Role(EDITOR, _("Editor"), "column", ("draft_in_column",), _ARTICLE, True),
@@ -35,7 +36,7 @@ ROLES = {
     OFFICE_APPROVER: Role(OFFICE_APPROVER, _("General-office approver"), "site",
                           ("draft_in_site", "publish_site"), _ARTICLE, True),
     BUREAU_LEADER: Role(BUREAU_LEADER, _("Bureau leader"), "site", ("signoff_site",),
-                        ("cms.view_article", "cms.view_column"), True),
+                        ("cms.view_article", "cms.view_column", "publishing.view_approvalslip"), True),
     SITE_MANAGER: Role(SITE_MANAGER, _("Site manager"), "site", ("manage_site",),
                        ("cms.view_column", "cms.add_column", "cms.change_column", "cms.view_department",
                         "cms.view_sitepolicy", "cms.change_sitepolicy", "cms.view_workcalendarday",

@@ -197,6 +197,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- The site shown when a request's host matches no Site.domain (SPEC §6) ---
 TAXSITE_DEFAULT_SITE = env("TAXSITE_DEFAULT_SITE", "national")
+# Where the admin's "view site" link points (the public role runs on another host).
+TAXSITE_PUBLIC_URL = env("TAXSITE_PUBLIC_URL", "http://127.0.0.1:8000/")
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "taxsite@localhost")

@@ -4,6 +4,7 @@ Models hold fields, constraints and small derived properties. State changes live
 ``cms/actions.py``; shared reads in ``cms/selectors.py``.
 """
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -511,3 +512,25 @@ class ArticleDraft(models.Model):
     class Meta:
         verbose_name = _("pending edit")
         verbose_name_plural = _("pending edits")
+
+
+class SearchDocument(models.Model):
+    """The search index entry of a public article: its text segmented into words (rjieba),
+    kept by ``cms.search.index_article`` in step with publish, edit, withdraw and expiry.
+    On PostgreSQL ``vector`` is a weighted tsvector with a GIN index; on SQLite the FTS5 table
+    ``cms_search_fts`` (created by migration) carries the same tokens."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="search_doc")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="+")
+    published = models.DateTimeField(db_index=True)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    title_tokens = models.TextField()
+    body_tokens = models.TextField()
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        # The GIN index (PostgreSQL) and the FTS5 table (SQLite) are created by migration
+        # 0006 for the running database only.
+        indexes = [models.Index(fields=["site", "-published"], name="search_site_published")]

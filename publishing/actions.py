@@ -207,6 +207,7 @@ def _publish(slip, actor, now):
     """Make the slip's frozen content the live revision. Runs inside the caller's atomic
     block, with the slip row locked."""
     article = Article.objects.select_for_update().get(pk=slip.article_id)
+    previous_column = article.column_id
     for name, value in from_data(slip.payload).items():
         setattr(article, name, value)
     article.site_id = Column.objects.values_list("site_id", flat=True).get(pk=article.column_id)
@@ -229,7 +230,8 @@ def _publish(slip, actor, now):
                                                                                               reposted_at=now)
     record("article.publish", actor=actor, obj=article, site=slip.site,
            data={"slip": slip.number, "first_published_at": article.first_published_at.isoformat()})
-    outbox.queue("purge", {"article_id": article.pk, "site_id": article.site_id, "reason": "publish"})
+    outbox.queue("purge", {"article_id": article.pk, "site_id": article.site_id, "reason": "publish",
+                           "columns": [previous_column, article.column_id]})
 
 
 def _enqueue_scheduled(slip_id, eta):

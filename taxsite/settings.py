@@ -99,6 +99,12 @@ TEMPLATES = [
     },
 ]
 
+if TAXSITE_ROLE == "public":
+    # Whole-page cache with tag purge, before sessions and auth so a hit touches no database.
+    MIDDLEWARE.insert(MIDDLEWARE.index("security.middleware.SecurityHeadersMiddleware") + 1,
+                      "cms.pagecache.PageCacheMiddleware")
+TAXSITE_PAGE_CACHE = env_bool("TAXSITE_PAGE_CACHE", default=True)
+
 WSGI_APPLICATION = "taxsite.wsgi.application"
 
 VAR_DIR = Path(env("TAXSITE_VAR_DIR", BASE_DIR / "var"))

@@ -1,4 +1,10 @@
+import copy
+import io
+import uuid
+
 import pytest
+
+from django.core.management import call_command
 
 from security.actions import ensure_role_groups
 
@@ -8,6 +14,10 @@ from .factories import make_column, make_department, make_site, make_user
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A cache namespace of the test's own (never flush: Redis is shared with the broker).
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches
     # Password hashing strength is not under test here; the security suite uses the real hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -46,11 +56,41 @@ def group(db):
 
 @pytest.fixture
 def public_urls(settings):
+    """Serve as the public role would: its URLs and its page-cache middleware."""
     settings.ROOT_URLCONF = "taxsite.urls_public"
     settings.TAXSITE_ROLE = "public"
+    middleware = list(settings.MIDDLEWARE)
+    if "cms.pagecache.PageCacheMiddleware" not in middleware:
+        middleware.insert(middleware.index("security.middleware.SecurityHeadersMiddleware") + 1,
+                          "cms.pagecache.PageCacheMiddleware")
+    settings.MIDDLEWARE = middleware
 
 
 @pytest.fixture
 def admin_urls(settings):
     settings.ROOT_URLCONF = "taxsite.urls_admin"
     settings.TAXSITE_ROLE = "admin"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo website group, loaded once per test module (it takes seconds) and flushed afterwards so
+    no other test sees it."""
+    from django.test import override_settings
+
+    media_root = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=media_root):
+        out = io.StringIO()
+        call_command("load_demo", stdout=out)
+        yield Demo(out.getvalue(), media_root)
+        call_command("flush", "--noinput", verbosity=0)
+
+
+class Demo:
+    """What ``load_demo`` printed, and where its media files are (point MEDIA_ROOT there to
+    serve its attachments)."""
+
+    def __init__(self, output, media_root):
+        self.output, self.media_root = output, media_root

@@ -8,6 +8,8 @@ from cms import actions as cms_actions
 from cms.models import Article
 from publishing import actions
 
+from .factories import deliver_all
+
 pytestmark = pytest.mark.django_db
 CONFIRM = dict(confirm_no_secret=True, confirm_no_internal=True, confirm_no_personal_data=True)
 HOST = {"HTTP_HOST": "www.chinatax.test"}
@@ -80,5 +82,6 @@ def test_the_live_revision_stays_public_while_its_successor_is_in_review(client,
     assert "现行版本标题" in page and "修改中的标题" not in page
     actions.decide(slip, "dept_approve", acting_user=group.head, secrecy_confirmed=True)
     actions.decide(slip, "office_publish", acting_user=group.approver, secrecy_confirmed=True)
+    deliver_all()
     page = client.get(f"/articles/{article.pk}.html", **HOST).content.decode()
     assert "修改中的标题" in page and "新的正文" in page

@@ -22,3 +22,10 @@ def pubdate(value):
     if not value:
         return ""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+@register.simple_tag(takes_context=True)
+def site_prefix(context):
+    """'' on a host-addressed request, '/site/<code>' on the path fallback."""
+    request = context["request"]
+    return f"/site/{request.site.code}" if getattr(request, "site_by_path", False) else ""

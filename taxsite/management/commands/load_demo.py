@@ -12,6 +12,7 @@ from cms import actions as cms_actions
 from cms import demo_data as D
 from cms.models import Article, Attachment, Column, Department, Site, SitePolicy
 from cms.workdays import seed_from_chinese_calendar
+from liaisons.demo import load_demo_liaisons
 from publishing.actions import decide, import_legacy_article, submit_slip
 from security import actions as security_actions
 from security.roles import ROLES
@@ -59,6 +60,8 @@ class Command(BaseCommand):
                 + (f"{articles} articles ({attachments} attachments) created" if articles
                    else "content already present, skipped")
             )
+        for site in sites.values():
+            load_demo_liaisons(site, None if quiet else self.stdout)
         seed_from_chinese_calendar(stdout=None if quiet else self.stdout)
         if not quiet:
             self._print_credentials(credentials)

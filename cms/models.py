@@ -524,6 +524,10 @@ class SearchDocument(models.Model):
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
     column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="+")
     published = models.DateTimeField(db_index=True)
+    # The time half of the visibility rule, copied so a search never joins the article table:
+    # a document exists only while its article's status is published (``index_article``).
+    published_at = models.DateTimeField(null=True)
+    expire_at = models.DateTimeField(null=True)
     title = models.CharField(max_length=200)
     text = models.TextField()
     title_tokens = models.TextField()

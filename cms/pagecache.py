@@ -68,28 +68,49 @@ def _finish(request, response, etag, last_modified):
     return response
 
 
+# Page key -> its tags, remembered per process so a hit needs one cache round trip.
+_known_tags = {}
+_KNOWN_LIMIT = 20_000
+_PER_REQUEST_HEADERS = {"set-cookie", "x-request-id", "x-cache", "etag", "last-modified", "cache-control",
+                        "content-length", "vary"}
+
+
 class PageCacheMiddleware:
+    """Outermost middleware of the public role: a hit is answered before any other middleware
+    runs, with the headers (CSP and the rest) the page had when it was rendered."""
+
     def __init__(self, get_response):
         self.get_response = get_response
+
+    def _lookup(self, key):
+        tags = _known_tags.get(key)
+        wanted = [key] + ([tag_key(t) for t in tags] if tags else [])
+        found = cache.get_many(wanted)
+        entry = found.get(key)
+        if entry is None:
+            return None
+        if tags != entry["tags"]:
+            found.update(cache.get_many([tag_key(t) for t in entry["tags"]]))
+            _remember(key, entry["tags"])
+        if all(found.get(tag_key(t)) == v for t, v in entry["versions"].items()):
+            return entry
+        return None
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not getattr(settings, "TAXSITE_PAGE_CACHE", True):
             return self.get_response(request)
         key = page_key(request)
         try:
-            entry = cache.get(key)
-            if entry is not None:
-                versions = cache.get_many([tag_key(t) for t in entry["tags"]])
-                if all(versions.get(tag_key(t)) == v for t, v in entry["versions"].items()):
-                    response = HttpResponse(entry["content"], status=entry["status"],
-                                            content_type=entry["content_type"])
-                    for name, value in entry["headers"]:
-                        response[name] = value
-                    response["X-Cache"] = "hit"
-                    return _finish(request, response, entry["etag"], entry["last_modified"])
+            entry = self._lookup(key)
         except Exception:  # noqa: BLE001 - a dead cache must not take the portal down
             logger.warning("page cache unavailable; serving uncached", exc_info=True)
             return self._uncached(request)
+        if entry is not None:
+            response = HttpResponse(entry["content"], status=entry["status"], content_type=entry["content_type"])
+            for name, value in entry["headers"]:
+                response[name] = value
+            response["X-Cache"] = "hit"
+            return _finish(request, response, entry["etag"], entry["last_modified"])
         response = self.get_response(request)
         tags = getattr(request, "cache_tags", None)
         if not tags or response.status_code not in CACHEABLE_STATUS or response.streaming \
@@ -104,11 +125,13 @@ class PageCacheMiddleware:
             if missing:
                 cache.set_many(missing, timeout=None)
                 current.update(missing)
-            headers = [(h, response[h]) for h in ("Location", "Content-Language") if response.has_header(h)]
+            headers = [(h, v) for h, v in response.items()
+                       if h.lower() not in _PER_REQUEST_HEADERS and h.lower() != "content-type"]
             cache.set(key, {"tags": sorted(tags), "versions": {t: current[tag_key(t)] for t in tags},
                             "content": content, "status": response.status_code,
                             "content_type": response["Content-Type"], "headers": headers, "etag": etag,
                             "last_modified": last_modified}, PAGE_TTL)
+            _remember(key, sorted(tags))
         except Exception:  # noqa: BLE001
             logger.warning("page cache unavailable; page not stored", exc_info=True)
         response["X-Cache"] = "miss"
@@ -120,3 +143,9 @@ class PageCacheMiddleware:
             etag = quote_etag(hashlib.md5(response.content, usedforsecurity=False).hexdigest())
             return _finish(request, response, etag, getattr(request, "last_modified", None) or time.time())
         return response
+
+
+def _remember(key, tags):
+    if len(_known_tags) >= _KNOWN_LIMIT:
+        _known_tags.clear()
+    _known_tags[key] = tags

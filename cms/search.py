@@ -17,7 +17,8 @@ import re
 
 import rjieba
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.html import escape
 
 from .models import Article, SearchDocument
@@ -71,6 +72,7 @@ def index_article(article):
         body_tokens = segment(" ".join([article.summary, text, article.issuing_organ]))
         SearchDocument.objects.update_or_create(article=article, defaults=dict(
             site_id=article.site_id, column_id=article.column_id, published=article.display_date or article.published_at,
+            published_at=article.published_at, expire_at=article.expire_at,
             title=article.title, text=html.unescape(text), title_tokens=title_tokens, body_tokens=body_tokens))
         if connection.vendor == "postgresql":
             from django.contrib.postgres.search import SearchVector
@@ -102,7 +104,9 @@ def _filters(site, column=None, date_from=None, date_to=None):
         qs = qs.filter(published__date__gte=date_from)
     if date_to:
         qs = qs.filter(published__date__lte=date_to)
-    return qs.filter(article__in=Article.objects.filter(public_q()).values("pk"))
+    now = timezone.now()
+    return qs.filter(Q(published_at__lte=now) | Q(published_at__isnull=True)).filter(
+        Q(expire_at__isnull=True) | Q(expire_at__gt=now))
 
 
 def search(site, q, *, column=None, date_from=None, date_to=None, offset=0, limit=20):

@@ -61,8 +61,7 @@ def public_urls(settings):
     settings.TAXSITE_ROLE = "public"
     middleware = list(settings.MIDDLEWARE)
     if "cms.pagecache.PageCacheMiddleware" not in middleware:
-        middleware.insert(middleware.index("security.middleware.SecurityHeadersMiddleware") + 1,
-                          "cms.pagecache.PageCacheMiddleware")
+        middleware.insert(0, "cms.pagecache.PageCacheMiddleware")
     settings.MIDDLEWARE = middleware
 
 

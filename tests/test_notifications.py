@@ -80,15 +80,26 @@ def test_with_the_broker_down_the_publish_commits_and_the_sweeper_delivers_later
     deliver_all()
     good = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    app.pool.force_close_all()
+    _reset_pool(app)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             actions.decide(slip, "office_publish", acting_user=mailed.approver, secrecy_confirmed=True)
     finally:
         app.conf.broker_url = good
-        app.pool.force_close_all()
+        _reset_pool(app)
     assert Article.objects.get(pk=slip.article_id).status == ArticleStatus.PUBLISHED
     assert OutboxItem.objects.filter(done_at__isnull=True).count() == 2  # the mail and the purge
     done, still = sweep(older_than_seconds=0)
     assert (done, still) == (2, 0)
     assert mail.outbox[-1].to == ["editor@tax.test"]
+
+
+def _reset_pool(app):
+    """Drop the producer pool so the next send connects to the broker URL now configured."""
+    from kombu import pools
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    pools.reset()

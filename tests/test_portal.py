@@ -140,3 +140,11 @@ def test_the_public_pages_stay_up_when_the_cache_is_down(client, public_urls, se
                                    "LOCATION": "redis://127.0.0.1:1/0"}}
     response = client.get("/", **HOST)
     assert response.status_code == 200 and "缓存故障测试" in response.content.decode()
+
+
+def test_a_cache_hit_carries_the_same_security_headers_as_the_rendered_page(client, public_urls, group):
+    _publish(group, "安全头测试", "<p>正文</p>")
+    miss, hit = client.get("/", **HOST), client.get("/", **HOST)
+    assert hit["X-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"):
+        assert hit[header] == miss[header]

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from .models import Site
 from .selectors import site_by_host
+from .sitecache import memo
 
 
 class SiteMiddleware:
@@ -21,12 +22,14 @@ class SiteMiddleware:
             return None
         code = view_kwargs.pop("site_code", None)
         if code is not None:
-            site = Site.objects.filter(code=code, is_active=True).select_related("parent").first()
+            site = memo(("site-code", code), lambda: Site.objects.filter(code=code, is_active=True).first())
             request.site_by_path = True
         else:
-            site = site_by_host(request.get_host())
-            if site is None and settings.TAXSITE_DEFAULT_SITE:
-                site = Site.objects.filter(code=settings.TAXSITE_DEFAULT_SITE, is_active=True).first()
+            host = request.get_host()
+            site = memo(("site-host", host), lambda: site_by_host(host))
+            default = settings.TAXSITE_DEFAULT_SITE
+            if site is None and default:
+                site = memo(("site-code", default), lambda: Site.objects.filter(code=default, is_active=True).first())
         if site is None:
             raise Http404("no such site")
         request.site = site

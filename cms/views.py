@@ -16,6 +16,7 @@ from . import search as site_search
 from .models import Article, ArticleKind, ArticleStatus, Attachment, Column, Validity
 from .pagecache import tag_page
 from .selectors import home_blocks, published_articles, published_in_subtree
+from .sitecache import memo
 from .visibility import is_public, public_q
 
 LIST_PAGE_SIZE = 20
@@ -42,8 +43,9 @@ def _page_number(request):
 
 
 def _principal_columns(site):
-    return list(Column.objects.filter(site=site, parent__isnull=True).exclude(layout=Column.Layout.LINK)
-                .order_by("order", "id").only("id", "name", "url_path", "site_id"))
+    return memo(("nav", site.pk), lambda: list(
+        Column.objects.filter(site=site, parent__isnull=True).exclude(layout=Column.Layout.LINK)
+        .order_by("order", "id").only("id", "name", "url_path", "site_id")))
 
 
 def _context(request, **extra):
@@ -121,9 +123,8 @@ def policy_library(request, column):
 
 
 def _article_or_404(request, pk):
-    return get_object_or_404(
-        Article.objects.select_related("column", "interprets", "superseded_by").prefetch_related("attachments"),
-        pk=pk, site=request.site)
+    return get_object_or_404(Article.objects.select_related("column").prefetch_related("attachments"),
+                             pk=pk, site=request.site)
 
 
 @portal_view

@@ -18,6 +18,9 @@ def _test_settings(settings, tmp_path):
     caches = copy.deepcopy(settings.CACHES)
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = caches
+    from cms import sitecache
+
+    sitecache.clear()
     # Password hashing strength is not under test here; the security suite uses the real hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -106,6 +106,7 @@ def test_a_list_pages_query_count_does_not_depend_on_the_page_number(client, pub
             assert client.get(f"/columns/bsfw/?page={page}", **HOST).status_code == 200
         return len(ctx.captured_queries)
 
+    count(1)  # warm the per-process memo of the site and its navigation
     assert count(1) == count(2) == count(3)
 
 

@@ -12,6 +12,7 @@ from cms import actions as cms_actions
 from cms import demo_data as D
 from cms.models import Article, Attachment, Column, Department, Site, SitePolicy
 from cms.workdays import seed_from_chinese_calendar
+from interaction.permissions import ensure_interaction_perms
 from liaisons.demo import load_demo_liaisons
 from publishing.actions import decide, import_legacy_article, submit_slip
 from security import actions as security_actions
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         quiet = self.quiet
         started = time.monotonic()
         security_actions.ensure_role_groups()
+        ensure_interaction_perms()  # after the role groups: it adds the interaction permissions to them
         sites, credentials = {}, []
         created = {"sites": 0, "departments": 0, "columns": 0, "users": 0, "articles": 0, "attachments": 0}
         for spec in D.SITES:

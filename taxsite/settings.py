@@ -8,6 +8,7 @@ from pathlib import Path
 import os
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,9 @@ if TAXSITE_ROLE not in ROLES:
         f"TAXSITE_ROLE={TAXSITE_ROLE!r} is not a known role; use one of: {', '.join(sorted(ROLES))}."
     )
 ROOT_URLCONF = ROLES[TAXSITE_ROLE]
+if env("TAXSITE_BENCH_HELLO"):
+    # bench/portal.py only: the public URLs plus a hello-world view serving the same bytes.
+    ROOT_URLCONF = "bench.urls_hello"
 
 SECRET_KEY = env("SECRET_KEY")
 if SECRET_KEY is None:
@@ -100,9 +104,9 @@ TEMPLATES = [
 ]
 
 if TAXSITE_ROLE == "public":
-    # Whole-page cache with tag purge, before sessions and auth so a hit touches no database.
-    MIDDLEWARE.insert(MIDDLEWARE.index("security.middleware.SecurityHeadersMiddleware") + 1,
-                      "cms.pagecache.PageCacheMiddleware")
+    # Whole-page cache with tag purge, outermost: a hit runs no other middleware and touches
+    # no database.
+    MIDDLEWARE.insert(0, "cms.pagecache.PageCacheMiddleware")
 TAXSITE_PAGE_CACHE = env_bool("TAXSITE_PAGE_CACHE", default=True)
 
 WSGI_APPLICATION = "taxsite.wsgi.application"
@@ -175,6 +179,11 @@ CELERY_BEAT_SCHEDULE = {
     # SPEC §10: scheduled publish/expire every minute (catches anything an ETA task missed).
     "publishing-reconcile": {"task": "publishing.reconcile", "schedule": 60.0},
     "outbox-sweep": {"task": "taxsite.sweep_outbox", "schedule": 60.0},
+    # SPEC §10: deadline reminders (daily).
+    "liaisons-reminders": {"task": "liaisons.send_daily_reminders", "schedule": crontab(hour=8, minute=0)},
+    "interaction-deadline-warnings": {"task": "interaction.tasks.warn_due_messages",
+                                      "schedule": crontab(hour=8, minute=5)},
+    "interaction-outbox": {"task": "interaction.tasks.retry_pending_notifications", "schedule": 300.0},
 }
 
 # --- Sessions, cookies and headers (the admin host; SPEC §9) ---

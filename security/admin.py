@@ -50,3 +50,5 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+from . import admin_monitoring  # noqa: E402,F401  (网站监测 dashboard, issue 6)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "security.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "security.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -179,11 +180,25 @@ CELERY_BEAT_SCHEDULE = {
     # SPEC §10: scheduled publish/expire every minute (catches anything an ETA task missed).
     "publishing-reconcile": {"task": "publishing.reconcile", "schedule": 60.0},
     "outbox-sweep": {"task": "taxsite.sweep_outbox", "schedule": 60.0},
+    # SPEC §10: backup (daily) before the audit (daily), whose results the dashboard keeps.
+    "security-backup": {"task": "security.run_backup", "schedule": crontab(hour=1, minute=30)},
+    "security-audit": {"task": "security.run_audit", "schedule": crontab(hour=2, minute=30)},
     # SPEC §10: deadline reminders (daily).
     "liaisons-reminders": {"task": "liaisons.send_daily_reminders", "schedule": crontab(hour=8, minute=0)},
     "interaction-deadline-warnings": {"task": "interaction.tasks.warn_due_messages",
                                       "schedule": crontab(hour=8, minute=5)},
     "interaction-outbox": {"task": "interaction.tasks.retry_pending_notifications", "schedule": 300.0},
+}
+# Queues: publishing and side effects never wait behind a long backup or audit, which go to
+# the "maintenance" queue (docker-compose's worker consumes celery, publishing, maintenance).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"security.run_backup": {"queue": "maintenance"}, "security.run_audit": {"queue": "maintenance"}}
+# A message unacknowledged this long (its worker died) is delivered again (Redis broker); the
+# workers sweep for such messages every interval × throttle seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "7200")),
+    "unacked_restore_interval": int(env("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(env("CELERY_UNACKED_RESTORE_THROTTLE", "10")),
 }
 
 # --- Sessions, cookies and headers (the admin host; SPEC §9) ---
@@ -220,11 +235,19 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "taxsite@localhost")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Structured JSON logs with a request id and no personal data (security/logging.py); kept
+# 180 days (001 §二(四)3): by the host's collector from stdout, or rotated here with LOG_FILE.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "security.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "security.logging.JsonFormatter", "role": TAXSITE_ROLE}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        **({"file": {"class": "logging.handlers.TimedRotatingFileHandler", "filename": env("LOG_FILE"),
+                     "when": "midnight", "backupCount": 180, "encoding": "utf-8", "formatter": "json",
+                     "filters": ["request_id"]}} if env("LOG_FILE") else {}),
+    },
+    "root": {"handlers": ["console", "file"] if env("LOG_FILE") else ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
